@@ -44,9 +44,11 @@ export class PublicHttpApi extends Construct {
     super(scope, id);
     const authorizer = new HttpLambdaAuthorizer("ApiKeyAuthorizer", props.authorizer, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: ["$request.header.Authorization"],
-      // Keys are looked up by hash; a short cache keeps the table off the hot path without keeping revoked keys long.
-      resultsCacheTtl: Duration.minutes(5),
+      // No identity source and no gateway cache: API Gateway would answer a missing key itself, outside the
+      // OpenAI error shape. The authorizer lets anonymous callers through, the api Lambda answers them 401, and
+      // the authorizer caches key lookups in memory (functions/authorizer/handler.ts).
+      identitySource: [],
+      resultsCacheTtl: Duration.seconds(0),
     });
     this.httpApi = new HttpApi(this, "HttpApi", {
       description: "OpenAI-compatible API of the green compute & model-token exchange",
