@@ -19,8 +19,12 @@ export interface ReleaseOutput {
   readonly holdVoided: boolean;
 }
 
-/** Errors that end an order as timed_out rather than failed (DESIGN §6 statuses). */
-const TIMEOUT_ERRORS = new Set(["States.Timeout", "States.HeartbeatTimeout"]);
+/**
+ * Errors that end an order as timed_out rather than failed (DESIGN §6 statuses): the order outran its time
+ * budget. A missed heartbeat is not one of them: the worker was lost, a platform failure, so the order is
+ * `failed` (billed 0) and may be retried elsewhere.
+ */
+const TIMEOUT_ERRORS = new Set(["States.Timeout"]);
 
 const LIMIT_SOURCES: readonly LimitSource[] = ["balance", "credit_limit", "in_flight_holds", "voucher_scope"];
 const MAX_MESSAGE_LENGTH = 500;

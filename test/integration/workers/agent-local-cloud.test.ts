@@ -1,5 +1,5 @@
 import {
-  DeleteMessageCommand,
+  CreateQueueCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -12,18 +12,19 @@ import type { Log } from "../../../workers/log";
 import { CHAOS_FLEET_ID } from "../../support/local-cloud";
 
 // The worker agent against the real local cloud (SQS with redrive, Step Functions task tokens),
-// through the official SDK clients. It runs on the chaos fleet, the one fleet the test cloud
-// starts no worker for, so nothing else consumes these messages.
+// through the official SDK clients. It polls a queue pair of its own, made here with the same redrive
+// policy as a fleet queue (maxReceiveCount 3), so no other suite's messages can reach it.
 
 const outputs = inject("outputs");
-const fleet = outputs.fleets[CHAOS_FLEET_ID];
+const MAX_RECEIVE_COUNT = 3;
+let fleet: { queueUrl: string; dlqUrl: string } | undefined;
 const aws = { region: outputs.region, sqsEndpoint: outputs.awsEndpoint, sfnEndpoint: outputs.awsEndpoint };
 const sqs = createSqsClient(aws);
 const sfn = createSfnClient(aws);
 let agent: WorkerAgent | undefined;
 
 function queues(): { queueUrl: string; dlqUrl: string } {
-  if (fleet === undefined) throw new Error(`no queues for ${CHAOS_FLEET_ID} in outputs.json`);
+  if (fleet === undefined) throw new Error("the test queues were not created");
   return fleet;
 }
 
@@ -72,19 +73,23 @@ async function until<T>(
   throw new Error(`timed out waiting for ${what}`);
 }
 
-// Start from an empty fleet queue: earlier suites may have left messages on the chaos fleet.
-// (Not PurgeQueue: AWS allows one purge per 60 s per queue, and emulators may enforce it.)
 beforeAll(async () => {
-  for (let i = 0; i < 100; i++) {
-    const out = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queues().queueUrl, WaitTimeSeconds: 0 }),
-    );
-    const message = out.Messages?.[0];
-    if (message?.ReceiptHandle === undefined) break;
-    await sqs.send(
-      new DeleteMessageCommand({ QueueUrl: queues().queueUrl, ReceiptHandle: message.ReceiptHandle }),
-    );
-  }
+  const suffix = `${process.pid}-${Date.now()}`;
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `agent-it-dlq-${suffix}` }));
+  const dlqArn = (
+    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["QueueArn"] }))
+  ).Attributes?.QueueArn;
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: `agent-it-${suffix}`,
+      Attributes: {
+        VisibilityTimeout: "30",
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
+      },
+    }),
+  );
+  if (queue.QueueUrl === undefined || dlq.QueueUrl === undefined) throw new Error("queues not created");
+  fleet = { queueUrl: queue.QueueUrl, dlqUrl: dlq.QueueUrl };
 });
 
 afterEach(async () => {
