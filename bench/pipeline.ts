@@ -4,7 +4,10 @@
  * through the edge port, official SDK) and a direct call of the same engine (no platform at all).
  *
  *   npm run bench                      # defaults below
- *   BENCH_ORDERS=300 BENCH_CONCURRENCY=24 BENCH_ROUNDS=3 npm run bench
+ *   BENCH_ORDERS=300 BENCH_CONCURRENCY=24 BENCH_ROUNDS=3 BENCH_SERIAL_ORDERS=40 npm run bench
+ *
+ * Each round: the store baseline, then SERIAL_ORDERS one at a time (platform overhead with nothing queued ahead),
+ * then ORDERS at CONCURRENCY (throughput, and overhead under that load, which includes queueing).
  *
  * Figures are medians over rounds; the machine is 2 cores and noisy, so compare numbers from one run.
  */
@@ -19,6 +22,7 @@ const ORDERS = Number(process.env.BENCH_ORDERS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const STORE_SECONDS = Number(process.env.BENCH_STORE_SECONDS ?? 3);
+const SERIAL_ORDERS = Number(process.env.BENCH_SERIAL_ORDERS ?? 40);
 const WARMUP_ORDERS = 24;
 const MODELS = [
   { model: "deepseek-flash", chip: "metax-c500" },
@@ -160,26 +164,32 @@ async function main(): Promise<void> {
 
     await runPool(WARMUP_ORDERS, CONCURRENCY, order);
     const engineMs = await directEngineMs();
-    const rounds: { ordersPerS: number; storeTxPerS: number; latencies: number[] }[] = [];
+    const rounds: { ordersPerS: number; storeTxPerS: number; latencies: number[]; serial: number[] }[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const storeTxPerS = await storeTransactionsPerSecond(o, r);
+      const serial = await runPool(SERIAL_ORDERS, 1, order);
       const t0 = performance.now();
       const latencies = await runPool(ORDERS, CONCURRENCY, order);
       const ordersPerS = ORDERS / ((performance.now() - t0) / 1000);
-      rounds.push({ ordersPerS, storeTxPerS, latencies });
+      rounds.push({ ordersPerS, storeTxPerS, latencies, serial });
       console.log(
         `round ${r + 1}: ${ordersPerS.toFixed(1)} orders/s, store ${storeTxPerS.toFixed(0)} tx/s, ` +
-          `latency p50 ${median(latencies).toFixed(1)} ms`,
+          `serial p50 ${median(serial).toFixed(1)} ms, loaded p50 ${median(latencies).toFixed(1)} ms`,
       );
     }
-    const overheads = rounds.flatMap((r) => r.latencies.map((l) => l - engineMs)).sort((a, b) => a - b);
+    const overheadsOf = (pick: (r: (typeof rounds)[number]) => number[]) =>
+      rounds.flatMap((r) => pick(r).map((l) => l - engineMs)).sort((a, b) => a - b);
+    const serialOverheads = overheadsOf((r) => r.serial);
+    const overheads = overheadsOf((r) => r.latencies);
     const table = [
       ["figure", "value"],
       ["local cloud ready (s)", (cloud.readyMs / 1000).toFixed(1)],
       ["orders through the pipeline", `${ROUNDS} x ${ORDERS} at concurrency ${CONCURRENCY}`],
       ["pipeline orders/s (median of rounds)", median(rounds.map((r) => r.ordersPerS)).toFixed(1)],
-      ["platform overhead p50 (ms)", percentile(overheads, 50).toFixed(1)],
-      ["platform overhead p99 (ms)", percentile(overheads, 99).toFixed(1)],
+      ["platform overhead p50, one order at a time (ms)", percentile(serialOverheads, 50).toFixed(1)],
+      ["platform overhead p99, one order at a time (ms)", percentile(serialOverheads, 99).toFixed(1)],
+      [`platform overhead p50 at concurrency ${CONCURRENCY} (ms)`, percentile(overheads, 50).toFixed(1)],
+      [`platform overhead p99 at concurrency ${CONCURRENCY} (ms)`, percentile(overheads, 99).toFixed(1)],
       ["baseline: store 2-item transactions/s (median)", median(rounds.map((r) => r.storeTxPerS)).toFixed(0)],
       ["baseline: direct engine call p50 (ms)", engineMs.toFixed(2)],
     ];

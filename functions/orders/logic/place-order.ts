@@ -20,7 +20,6 @@ import {
   rankFleets,
 } from "../../../layers/core/src/domain/scheduling";
 import { getAccount } from "../../../layers/core/src/store/account-store";
-import { getFleetLoads } from "../../../layers/core/src/store/fleet-store";
 import { getOrder, placeOrderOnFleet, setQueueReason } from "../../../layers/core/src/store/order-store";
 import { type TableRef, TransactionCancelled } from "../../../layers/core/src/store/table";
 import type { OrderInput, Placement } from "./state";
@@ -31,6 +30,8 @@ export const HEARTBEAT_SECONDS = 10;
 export interface PlaceDeps {
   readonly table: TableRef;
   readonly queueUrlFor: (fleetId: string) => string;
+  /** In-flight orders per fleet, for scoring only (admission is a conditional write): may be slightly stale. */
+  readonly fleetLoads: (fleetIds: readonly string[]) => Promise<Map<string, number>>;
 }
 
 function placementOf(fleet: FleetSpec, deps: PlaceDeps): Placement {
@@ -49,16 +50,15 @@ export async function placeOrder(deps: PlaceDeps, input: OrderInput): Promise<Pl
   const model = modelById(input.model);
   if (model === undefined) throw new UnknownModelError(input.model);
 
-  const order = await getOrder(deps.table, input.orderId);
-  if (order === undefined) throw new NotFoundError(`no order ${input.orderId}`);
-  const placed = order.fleetId === undefined ? undefined : fleetById(order.fleetId);
-  if (order.status === "running" && placed) return placementOf(placed, deps);
-  if (order.status !== "queued") throw new ConflictError(`order ${order.id} is ${order.status}`);
-
-  const account = await getAccount(deps.table, input.accountId);
+  const candidates = FLEETS.filter((f) => f.models.includes(model.id));
+  // No read of the order: the placement transaction requires it to be queued, and a retry of a placed order
+  // lands in the TransactionCancelled path below, which reads it once. The two reads left are independent.
+  const [account, inFlight] = await Promise.all([
+    getAccount(deps.table, input.accountId),
+    deps.fleetLoads(candidates.map((f) => f.id)),
+  ]);
   if (account === undefined) throw new NotFoundError(`no account ${input.accountId}`);
   const routing = input.routing ?? {};
-  const candidates = FLEETS.filter((f) => f.models.includes(model.id));
   const placement: PlacementInput = {
     modelId: model.id,
     routing: {
@@ -71,10 +71,7 @@ export async function placeOrder(deps: PlaceDeps, input: OrderInput): Promise<Pl
     domesticOnly: account.policy.domesticChipsOnly,
     fleets: candidates,
     acceleratorFor,
-    inFlight: await getFleetLoads(
-      deps.table,
-      candidates.map((f) => f.id),
-    ),
+    inFlight,
   };
   if (!anyFleetEligible(placement)) {
     throw new ValidationError(
@@ -87,7 +84,7 @@ export async function placeOrder(deps: PlaceDeps, input: OrderInput): Promise<Pl
   for (const { fleet } of rankFleets(placement)) {
     try {
       const ok = await placeOrderOnFleet(deps.table, {
-        orderId: order.id,
+        orderId: input.orderId,
         fleetId: fleet.id,
         capacitySlots: fleet.capacitySlots,
       });
@@ -95,12 +92,13 @@ export async function placeOrder(deps: PlaceDeps, input: OrderInput): Promise<Pl
     } catch (error) {
       if (!(error instanceof TransactionCancelled)) throw error;
       // The order moved under us: a concurrent retry placed it, or it was canceled.
-      const now = await getOrder(deps.table, order.id);
-      const fleetNow = now?.fleetId === undefined ? undefined : fleetById(now.fleetId);
-      if (now?.status === "running" && fleetNow) return placementOf(fleetNow, deps);
-      throw new ConflictError(`order ${order.id} is ${now?.status ?? "missing"}`);
+      const now = await getOrder(deps.table, input.orderId);
+      if (now === undefined) throw new NotFoundError(`no order ${input.orderId}`);
+      const fleetNow = now.fleetId === undefined ? undefined : fleetById(now.fleetId);
+      if (now.status === "running" && fleetNow) return placementOf(fleetNow, deps);
+      throw new ConflictError(`order ${input.orderId} is ${now.status}`);
     }
   }
-  await setQueueReason(deps.table, order.id, "capacity");
+  await setQueueReason(deps.table, input.orderId, "capacity");
   throw new NoCapacityError(`every fleet that can serve ${model.id} is at capacity`);
 }

@@ -5,12 +5,12 @@ import { acceleratorFor, fleetById, modelById } from "../../../layers/core/src/c
 import { ConflictError, UnknownModelError } from "../../../layers/core/src/domain/errors";
 import { carbonFor, thousandthsToNumber } from "../../../layers/core/src/domain/green";
 import { settlementTransferId } from "../../../layers/core/src/domain/ids";
-import { formatMicros } from "../../../layers/core/src/domain/money";
+import { formatMicros, parseMicros } from "../../../layers/core/src/domain/money";
 import { cappedCharge } from "../../../layers/core/src/domain/pricing";
 import type { Receipt } from "../../../layers/core/src/domain/receipt";
 import { SPLIT_POLICY_TEXT, splitCharge } from "../../../layers/core/src/domain/split";
 import { capacityReleaseItem } from "../../../layers/core/src/store/fleet-store";
-import { getHold, postHold } from "../../../layers/core/src/store/hold-store";
+import { postHold } from "../../../layers/core/src/store/hold-store";
 import { PLATFORM_ACCOUNT_ID } from "../../../layers/core/src/store/ledger-rows";
 import { getOrder, settleOrderItem } from "../../../layers/core/src/store/order-store";
 import type { TableRef } from "../../../layers/core/src/store/table";
@@ -28,18 +28,15 @@ export type SettleStateInput = OrderInput & {
 };
 
 export async function settleOrder(deps: SettleDeps, input: SettleStateInput): Promise<Receipt> {
-  const existing = await getOrder(deps.table, input.orderId);
-  if (existing?.status === "succeeded" && existing.receipt) return existing.receipt;
-
+  // No reads before the post: the hold's pending→posted condition makes a retried settle a replay (handled
+  // below), and the held amount travels in the state (the hold re-checks it).
   const model = modelById(input.model);
   if (model === undefined) throw new UnknownModelError(input.model);
   const fleet = fleetById(input.placement.fleetId);
   if (fleet === undefined) throw new ConflictError(`unknown fleet ${input.placement.fleetId}`);
-  const hold = await getHold(deps.table, input.reservation.holdId);
-  if (hold === undefined) throw new ConflictError(`no hold ${input.reservation.holdId}`);
-
+  const heldMicros = parseMicros(input.reservation.heldMicros);
   const { usage } = input.execution;
-  const charge = cappedCharge(model, usage, hold.amountMicros);
+  const charge = cappedCharge(model, usage, heldMicros);
   const split = splitCharge(charge.chargedMicros);
   const profile = acceleratorFor(fleet.chipFamily);
   const totalTokens = usage.promptTokens + usage.completionTokens;
@@ -64,7 +61,7 @@ export async function settleOrder(deps: SettleDeps, input: SettleStateInput): Pr
     billing: {
       orderId: input.orderId,
       chargedMicros: formatMicros(charge.chargedMicros),
-      heldMicros: formatMicros(hold.amountMicros),
+      heldMicros: formatMicros(heldMicros),
       currency: "CNY",
       breakdown: {
         modelProviderMicros: formatMicros(split.modelProviderMicros),
@@ -96,7 +93,8 @@ export async function settleOrder(deps: SettleDeps, input: SettleStateInput): Pr
   const result = await postHold(
     deps.table,
     {
-      holdId: hold.id,
+      holdId: input.reservation.holdId,
+      expected: { accountId: input.accountId, amountMicros: heldMicros, orderId: input.orderId },
       now,
       legs: [
         {

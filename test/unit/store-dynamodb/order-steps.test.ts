@@ -27,6 +27,7 @@ const deps = () => ({
   holdTtlSeconds: 900,
   now,
   queueUrlFor: (id: string) => `http://127.0.0.1:4566/q/${id}`,
+  fleetLoads: (ids: readonly string[]) => getFleetLoads(t, ids),
 });
 
 async function buyer(fundMicros: bigint, domesticChipsOnly = false) {

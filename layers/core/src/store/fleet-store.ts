@@ -62,3 +62,25 @@ export async function getFleetLoads(t: TableRef, fleetIds: readonly string[]): P
   }
   return loads;
 }
+
+/**
+ * getFleetLoads behind a short, bounded in-memory cache. Loads only rank fleets (admission is the conditional
+ * write), so a reading up to `maxAgeMs` old is good enough and saves a BatchGetItem on most placements.
+ */
+export function cachedFleetLoads(
+  t: TableRef,
+  maxAgeMs: number,
+  now: () => number = Date.now,
+): (fleetIds: readonly string[]) => Promise<Map<string, number>> {
+  const MAX_ENTRIES = 256;
+  const cache = new Map<string, { loads: Map<string, number>; readAtMs: number }>();
+  return async (fleetIds) => {
+    const key = fleetIds.join(",");
+    const hit = cache.get(key);
+    if (hit && now() - hit.readAtMs <= maxAgeMs) return hit.loads;
+    const loads = await getFleetLoads(t, fleetIds);
+    if (cache.size >= MAX_ENTRIES) cache.clear();
+    cache.set(key, { loads, readAtMs: now() });
+    return loads;
+  };
+}

@@ -160,6 +160,12 @@ export interface PostHoldInput {
   readonly holdId: string;
   readonly legs: readonly PostLeg[];
   readonly now?: Date;
+  /**
+   * What the caller already knows of the pending hold (the order state carries it). The hold is then not read
+   * before the post: the transaction's conditions check its status, expiry and amount, and only a failed
+   * condition reads it to say why. Saves a read on every settlement.
+   */
+  readonly expected?: { readonly accountId: string; readonly amountMicros: bigint; readonly orderId: string };
 }
 
 /** Bounded re-reads when a concurrent settle consumed the same funding bucket between our read and write. */
@@ -184,20 +190,26 @@ export async function postHold(
     total += leg.amountMicros;
   }
   for (let attempt = 1; attempt <= MAX_POST_ATTEMPTS; attempt++) {
-    const hold = await getHold(t, input.holdId);
+    const known = input.expected;
+    const [hold, prefetchedBalance] = known
+      ? [
+          {
+            id: input.holdId,
+            accountId: known.accountId,
+            orderId: known.orderId,
+            amountMicros: known.amountMicros,
+            status: "pending" as const,
+            expiresAt: "",
+            createdAt: "",
+          },
+          await getBuyerBalanceItem(t, known.accountId),
+        ]
+      : [await getHold(t, input.holdId), undefined];
     if (!hold) throw new NotFoundError(`no hold ${input.holdId}`);
-    if (hold.status === "posted") {
-      const posted = hold.postedMicros ?? 0n;
-      return { hold, postedMicros: posted, releasedMicros: hold.amountMicros - posted, replayed: true };
-    }
-    if (hold.status === "expired" || (hold.status === "pending" && hold.expiresAt <= nowIso)) {
-      throw new HoldExpiredError(`hold ${hold.id} expired at ${hold.expiresAt}`);
-    }
-    if (hold.status !== "pending") throw new ConflictError(`hold ${hold.id} is ${hold.status}`);
-    if (total > hold.amountMicros)
-      throw new ValidationError(`posting ${total} exceeds the hold ${hold.amountMicros}`);
+    const settled = checkPostable(hold, total, nowIso);
+    if (settled) return settled;
 
-    const balanceItem = await getBuyerBalanceItem(t, hold.accountId);
+    const balanceItem = prefetchedBalance ?? (await getBuyerBalanceItem(t, hold.accountId));
     if (!balanceItem) throw new NotFoundError(`no buyer account ${hold.accountId}`);
     const allocation = allocateCharge(bucketsOf(balanceItem), total, nowIso);
 
@@ -225,9 +237,15 @@ export async function postHold(
         holdKey(hold.id),
         "SET #st = :posted, postedMicros = :total, postedAt = :now REMOVE gsi1pk, gsi1sk",
         {
-          condition: "#st = :pending AND expiresAt > :now",
+          condition: "#st = :pending AND expiresAt > :now AND amountMicros = :amount",
           names: { "#st": "status" },
-          values: { ":posted": "posted", ":pending": "pending", ":total": total, ":now": nowIso },
+          values: {
+            ":posted": "posted",
+            ":pending": "pending",
+            ":total": total,
+            ":now": nowIso,
+            ":amount": hold.amountMicros,
+          },
         },
       ),
       update(t, balanceKey(hold.accountId), `ADD ${adds.join(", ")}`, {
@@ -263,14 +281,43 @@ export async function postHold(
       };
     } catch (error) {
       if (!(error instanceof TransactionCancelled)) throw error;
-      // Hold changed under us (posted by a concurrent retry, voided, expired): the next read decides.
-      if (error.failedAt(0)) continue;
+      // The hold is not (or no longer) pending, expired, or of another amount: read it and say which.
+      if (error.failedAt(0)) {
+        const current = error.oldItem(0) ? holdOf(error.oldItem(0) as Item) : await getHold(t, input.holdId);
+        if (!current) throw new NotFoundError(`no hold ${input.holdId}`);
+        const outcome = checkPostable(current, total, nowIso);
+        if (outcome) return outcome;
+        if (known && current.amountMicros !== known.amountMicros) {
+          throw new ConflictError(`hold ${current.id} is ${current.amountMicros}, not ${known.amountMicros}`);
+        }
+        continue;
+      }
       // A funding bucket was consumed concurrently: re-read and re-allocate.
       if (error.failedAt(1)) continue;
       throw error;
     }
   }
   throw new TransientStoreError(`hold ${input.holdId}: too much contention posting it`);
+}
+
+type PostOutcome = { hold: Hold; postedMicros: bigint; releasedMicros: bigint; replayed: boolean };
+
+/** Why a hold cannot be posted now (throws), or the replay of an earlier post; undefined when it can be posted. */
+function checkPostable(hold: Hold, total: bigint, nowIso: string): PostOutcome | undefined {
+  if (hold.status === "posted") {
+    const posted = hold.postedMicros ?? 0n;
+    return { hold, postedMicros: posted, releasedMicros: hold.amountMicros - posted, replayed: true };
+  }
+  if (
+    hold.status === "expired" ||
+    (hold.status === "pending" && hold.expiresAt !== "" && hold.expiresAt <= nowIso)
+  ) {
+    throw new HoldExpiredError(`hold ${hold.id} expired at ${hold.expiresAt}`);
+  }
+  if (hold.status !== "pending") throw new ConflictError(`hold ${hold.id} is ${hold.status}`);
+  if (total > hold.amountMicros)
+    throw new ValidationError(`posting ${total} exceeds the hold ${hold.amountMicros}`);
+  return undefined;
 }
 
 /**
