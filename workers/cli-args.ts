@@ -13,7 +13,8 @@ export const USAGE = `Usage: tsx workers/cli.ts --fleet <id> [options]
   --served-model <name>      model name the server serves (vLLM --served-model-name), if not the order's model id
   --engine-timeout-ms <n>    timeout of one inference call (default 300000)
   --queue-url <url>          fleet queue URL (default: fleets[<id>].queueUrl in $LOCAL_STATE_DIR/outputs.json, .local/)
-  --concurrency <n>          concurrent pollers = orders run at once (default 1, max 64)
+  --concurrency <n>          concurrent pollers = orders run at once (default: the fleet's capacity slots
+                             in the catalog, so every order the platform admits finds a free slot; max 64)
   --latency-scale <x>        simulated: real sleep = modelled busy time × x (default 1; 0 = no sleep)
   --fail-rate <p>            simulated: probability in [0,1] that an order fails with EngineError (default 0)
   --host-id <id>             id reported in results (default host-<hostname>)
@@ -31,7 +32,8 @@ export interface CliConfig {
   servedModel?: string;
   engineTimeoutMs: number;
   queueUrl?: string;
-  concurrency: number;
+  /** Undefined: the fleet's capacity slots (cli.ts), so admission and worker slots agree. */
+  concurrency: number | undefined;
   latencyScale: number;
   failRate: number;
   hostId?: string;
@@ -142,7 +144,10 @@ function parseOrThrow(argv: readonly string[], env: NodeJS.ProcessEnv): CliParse
         3_600_000,
       ),
       queueUrl,
-      concurrency: integer("--concurrency", values.concurrency, 1, 1, MAX_CONCURRENCY),
+      concurrency:
+        values.concurrency === undefined
+          ? undefined
+          : integer("--concurrency", values.concurrency, 1, 1, MAX_CONCURRENCY),
       latencyScale: decimal("--latency-scale", values["latency-scale"], 1, 0, MAX_LATENCY_SCALE),
       failRate: decimal("--fail-rate", values["fail-rate"], 0, 0, 1),
       hostId,

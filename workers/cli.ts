@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { acceleratorFor, fleetById } from "../layers/core/src/catalog/catalog";
 import { WorkerAgent } from "./agent";
 import { type AwsClientConfig, awsConfigFromEnv, createSfnClient, createSqsClient } from "./aws-clients";
-import { type CliConfig, parseCliArgs, USAGE } from "./cli-args";
+import { type CliConfig, MAX_CONCURRENCY, parseCliArgs, USAGE } from "./cli-args";
 import type { InferenceEngine } from "./engines/engine";
 import { OpenAiCompatibleEngine } from "./engines/openai-compatible";
 import { SimulatedEngine } from "./engines/simulated";
@@ -47,7 +47,12 @@ async function main(): Promise<number> {
     sqs: createSqsClient(aws),
     sfn: createSfnClient(aws),
     log,
-    concurrency: config.concurrency,
+    // A worker with fewer slots than the platform admits leaves admitted orders queued past their heartbeat
+    // window (the clock starts at dispatch), so by default it takes exactly the fleet's capacity.
+    concurrency: Math.min(
+      config.concurrency ?? fleetById(config.fleetId)?.capacitySlots ?? 1,
+      MAX_CONCURRENCY,
+    ),
     waitTimeSeconds: config.waitTimeSeconds,
   });
 

@@ -14,11 +14,11 @@ function errorOf(argv: string[], env: NodeJS.ProcessEnv = {}): string {
 }
 
 describe("parseCliArgs", () => {
-  it("defaults to the simulated engine, one poller and real-time latency", () => {
+  it("defaults to the simulated engine, the fleet's own slot count and real-time latency", () => {
     expect(run(["--fleet", "hohhot-ascend-910b"])).toMatchObject({
       fleetId: "hohhot-ascend-910b",
       engine: "simulated",
-      concurrency: 1,
+      concurrency: undefined,
       latencyScale: 1,
       failRate: 0,
       waitTimeSeconds: 20,
