@@ -3,7 +3,12 @@ import { MODELS, modelById } from "../../../layers/core/src/catalog/catalog";
 import { UnknownModelError } from "../../../layers/core/src/domain/errors";
 import { requireRole } from "../../../layers/core/src/http/auth";
 import { orderFailureError } from "../../../layers/core/src/http/error-mapping";
-import { notFound, orderStillRunning, streamNotSupported } from "../../../layers/core/src/http/http-error";
+import {
+  notFound,
+  orderStillRunning,
+  resourceId,
+  streamNotSupported,
+} from "../../../layers/core/src/http/http-error";
 import { idempotencyKeyOf, idempotent } from "../../../layers/core/src/http/idempotency";
 import { toOrderRequest } from "../../../layers/core/src/http/requests";
 import {
@@ -70,7 +75,7 @@ export const buyerRoutes = ({ table, sfn, stateMachineArn, syncWaitMs }: Deps): 
     path: "/v1/orders/{id}",
     handler: async (event) => {
       const caller = requireRole(event, "admin", "buyer");
-      const order = await getOrder(table, event.pathParameters.id ?? "");
+      const order = await getOrder(table, resourceId(event.pathParameters.id, "order"));
       // Someone else's order is indistinguishable from a missing one.
       if (order === undefined || (caller.role !== "admin" && order.accountId !== caller.accountId)) {
         throw notFound("No such order");

@@ -1,6 +1,6 @@
 import { parseMicros } from "../../../layers/core/src/domain/money";
 import { requireRole } from "../../../layers/core/src/http/auth";
-import { notFound } from "../../../layers/core/src/http/http-error";
+import { notFound, resourceId } from "../../../layers/core/src/http/http-error";
 import { idempotent } from "../../../layers/core/src/http/idempotency";
 import { json, toBalance } from "../../../layers/core/src/http/responses";
 import {
@@ -47,7 +47,7 @@ export const operatorRoutes = ({ table }: Deps): RouteDef[] => [
     path: "/v1/accounts/{id}/credits",
     handler: async (event: ApiEvent) => {
       const caller = requireRole(event, "admin");
-      const accountId = event.pathParameters.id ?? "";
+      const accountId = resourceId(event.pathParameters.id, "account");
       const body = parseOrThrow(creditAccountRequest, event.body);
       return idempotent(table, caller.accountId, event, async () => {
         const account = await getAccount(table, accountId);

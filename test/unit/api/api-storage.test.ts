@@ -173,6 +173,37 @@ describe("accounts and credits", () => {
     expect(again.body.balance.available_micros).toBe("1000000");
   });
 
+  it("refuses the same credit reference with other terms with 409, crediting nothing", async () => {
+    const buyer = await newBuyer();
+    await credit(buyer.id, "1000000", "inv-8");
+    const other = await credit(buyer.id, "999", "inv-8");
+    expect(other.statusCode).toBe(409);
+    expect(other.body.error).toMatchObject({ code: "idempotency_conflict", param: "reference" });
+    const balance = await call(api, { path: "/v1/balance", caller: { accountId: buyer.id, role: "buyer" } });
+    expect(balance.body.available_micros).toBe("1000000");
+  });
+
+  it("refuses a credit that has already expired", async () => {
+    const buyer = await newBuyer();
+    const r = await call(api, {
+      method: "POST",
+      path: `/v1/accounts/${buyer.id}/credits`,
+      body: { amount_micros: "100", source: "gift", reference: "old", expires_at: "2020-01-01T00:00:00Z" },
+      caller: adminCaller,
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.body.error.param).toBe("expires_at");
+  });
+
+  it("answers ids that cannot be ours (too long, odd characters) with 404, not a store error", async () => {
+    for (const id of ["a".repeat(2100), "acc%20x", "acc.x"]) {
+      const r = await credit(id, "1", "x");
+      expect(r.statusCode).toBe(404);
+      const order = await call(api, { path: `/v1/orders/${id}`, caller: adminCaller });
+      expect(order.statusCode).toBe(404);
+    }
+  });
+
   it("answers a credit to an unknown account with 404", async () => {
     const r = await credit("acc_missing", "1", "x");
     expect(r.statusCode).toBe(404);
@@ -226,6 +257,28 @@ describe("Idempotency-Key", () => {
     expect(again.statusCode).toBe(201);
     expect(again.body).toEqual(first.body);
     expect(again.headers["idempotent-replayed"]).toBe("true");
+  });
+
+  it("treats the same body with its keys in another order as the same request", async () => {
+    const headers = { "Idempotency-Key": "idem-order" };
+    const path = "/v1/accounts";
+    const first = await call(api, {
+      method: "POST",
+      path,
+      rawBody: '{"name":"Ord","kind":"developer"}',
+      headers,
+      caller: adminCaller,
+    });
+    const again = await call(api, {
+      method: "POST",
+      path,
+      rawBody: '{"kind":"developer","name":"Ord"}',
+      headers,
+      caller: adminCaller,
+    });
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
   });
 
   it("answers the same key with a different body with 409", async () => {

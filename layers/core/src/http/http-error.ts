@@ -31,6 +31,15 @@ export class HttpError extends Error {
 export const notFound = (message = "Unknown route"): HttpError =>
   new HttpError(404, "not_found_error", "not_found", message);
 
+/** Ids the platform issues are short and URL-safe; anything else names nothing (and would overflow a key). */
+const RESOURCE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** The path id, or a 404 when it cannot be one of ours. */
+export const resourceId = (raw: string | undefined, what: string): string => {
+  if (raw === undefined || !RESOURCE_ID.test(raw)) throw notFound(`No such ${what}`);
+  return raw;
+};
+
 export const methodNotAllowed = (allowed: readonly string[]): HttpError =>
   new HttpError(
     405,

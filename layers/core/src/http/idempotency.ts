@@ -34,10 +34,30 @@ export const idempotencyKeyOf = (event: Pick<IdempotentRequest, "headers">): str
   return key;
 };
 
+/** JSON with object keys sorted, so the same body with its keys in another order is the same request. */
+const canonicalJson = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+};
+
+const canonicalBody = (raw: string): string => {
+  try {
+    return canonicalJson(JSON.parse(raw));
+  } catch {
+    return raw;
+  }
+};
+
 const requestHashOf = (event: IdempotentRequest): string =>
   createHash("sha256")
     .update(
-      `${event.requestContext.http.method}\u0000${event.requestContext.http.path}\u0000${event.rawBody ?? ""}`,
+      `${event.requestContext.http.method}\u0000${event.requestContext.http.path}\u0000${canonicalBody(event.rawBody ?? "")}`,
     )
     .digest("hex");
 

@@ -53,7 +53,12 @@ export const creditAccountRequest = z
     source: creditSource,
     reference: z.string().min(1).max(200).meta({ description: "unique per account; a replay is a no-op" }),
     issuer: z.string().min(1).max(200).optional(),
-    expires_at: z.iso.datetime().optional().meta({ description: "UTC ISO 8601, e.g. 2027-01-01T00:00:00Z" }),
+    expires_at: z.iso
+      .datetime()
+      // A credit that has already expired could never be spent: refuse it rather than store dead money.
+      .refine((at) => Date.parse(at) > Date.now(), "expires_at must be in the future")
+      .optional()
+      .meta({ description: "UTC ISO 8601 in the future, e.g. 2027-01-01T00:00:00Z" }),
   })
   .register(requestSchemas, { id: "CreditAccountRequest" });
 

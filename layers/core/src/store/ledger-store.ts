@@ -1,7 +1,7 @@
 // The ledger (DESIGN §5, TigerBeetle's model): credits into buyer wallets, balances and entry listing. Two-phase
 // transfers (holds) live in hold-store.ts and are re-exported here.
 import { GetItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
-import { NotFoundError, ValidationError } from "../domain/errors";
+import { IdempotencyConflictError, NotFoundError, ValidationError } from "../domain/errors";
 import type { FundingSource } from "../domain/funding";
 import { creditTransferId } from "../domain/ids";
 import { getAccount } from "./account-store";
@@ -100,6 +100,9 @@ export async function creditAccount(
         kind: "creditref",
         transferId,
         amountMicros: input.amountMicros,
+        source: input.source,
+        ...(input.issuer ? { issuer: input.issuer } : {}),
+        ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
         createdAt,
       },
       "attribute_not_exists(pk)",
@@ -126,6 +129,18 @@ export async function creditAccount(
     if (!(error instanceof TransactionCancelled)) throw error;
     const old = error.oldItem(0);
     if (error.failedAt(0) && old) {
+      // A replay must be the same credit: the same reference with other terms is a client bug, not a no-op.
+      const same =
+        big(old, "amountMicros") === input.amountMicros &&
+        (optStr(old, "source") ?? input.source) === input.source &&
+        optStr(old, "issuer") === input.issuer &&
+        optStr(old, "expiresAt") === input.expiresAt;
+      if (!same) {
+        throw new IdempotencyConflictError(
+          `reference ${input.reference} was already used for a different credit on this account`,
+          "reference",
+        );
+      }
       return {
         transferId: str(old, "transferId"),
         balance: await getBalance(t, input.accountId),
