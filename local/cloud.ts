@@ -16,6 +16,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
+import { watchLaunchers } from "./ancestors";
 import { HttpApiService } from "./apigateway/http-api-service";
 import { type LocalCloudConfig, readConfig } from "./config";
 import { readCloudAssembly } from "./deploy/cloud-assembly";
@@ -44,6 +45,10 @@ class StartupError extends Error {
 
 const log = (line: string) => process.stdout.write(`[local-cloud] ${line}\n`);
 
+// The AWS SDK warns on every Node < 22 process (9 lines each); this is its documented switch. Set before any
+// client exists; inherited by synth, Lambda runtimes and workers.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const config = readConfig(process.env, REPO_ROOT);
@@ -51,9 +56,9 @@ async function main(): Promise<void> {
   const apiUrl = `http://127.0.0.1:${config.apiPort}`;
   const outputsFile = path.join(config.stateDir, "outputs.json");
   const logDir = path.join(config.stateDir, "logs");
-  mkdirSync(logDir, { recursive: true });
-  // A stale file from an earlier run must not look like a ready cloud.
-  rmSync(outputsFile, { force: true });
+  // Nothing in the state dir is touched before both ports are bound: a second `npm start` that fails on a
+  // taken port must leave the running instance's outputs.json, java pid file and build alone.
+  let ownsState = false;
 
   const dynamodb = new DynamoDbLocal();
   const lambdaOptions: PoolOptions = { maxProcesses: config.lambdaProcesses, edgeUrl, logDir };
@@ -104,12 +109,17 @@ async function main(): Promise<void> {
     dynamodb.stop();
     for (const server of servers) server.closeAllConnections();
     for (const server of servers) server.close();
-    rmSync(outputsFile, { force: true });
+    if (ownsState) rmSync(outputsFile, { force: true });
     process.exit(code);
   };
   process.on("SIGINT", () => stop(130));
   process.on("SIGTERM", () => stop(143));
   process.on("SIGHUP", () => stop(129));
+  // SIGTERM/SIGKILL to npm or tsx does not reach this process: shut down when a launcher above us is gone.
+  watchLaunchers(() => {
+    log("npm/tsx above the local cloud exited; shutting down");
+    stop(129);
+  });
   // Last resort (an exception escaped): still take the children down with us.
   process.on("exit", () => {
     workers.stop();
@@ -134,8 +144,18 @@ async function main(): Promise<void> {
     });
     apiServer.requestTimeout = 0;
     servers.push(await listen(apiServer, config.apiPort, "API_PORT"));
+    // Both ports are ours: from here on the state dir belongs to this instance.
+    ownsState = true;
+    mkdirSync(logDir, { recursive: true });
+    // A stale file from an earlier run must not look like a ready cloud.
+    rmSync(outputsFile, { force: true });
 
-    const [, ,] = await Promise.all([dynamodb.start(), config.skipSynth ? Promise.resolve() : synth(config)]);
+    // The worker bundle is built meanwhile (esbuild, about a second) so each worker starts without tsx.
+    await Promise.all([
+      dynamodb.start(path.join(config.stateDir, "dynamodb.pid")),
+      config.skipSynth ? Promise.resolve() : synth(config),
+      config.workers === "none" ? Promise.resolve() : workers.build(),
+    ]);
     lambdaOptions.dynamodbUrl = `http://127.0.0.1:${dynamodb.port}`;
     log(`DynamoDB Local and synth ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 
@@ -193,13 +213,15 @@ async function main(): Promise<void> {
           : Object.fromEntries(
               Object.entries(fleets).filter(([id]) => (config.workers as string[]).includes(id)),
             );
-    const started = Object.keys(selected).length > 0 && workers.start(selected);
+    const started = Object.keys(selected).length > 0 && (await workers.start(selected));
+    const workersAt = Date.now();
     if (started) {
       // A task's heartbeat clock starts at dispatch: announce readiness only once every worker is polling.
       const queueUrls = Object.values(selected).map((f) => f.queueUrl);
       const idle = await sqs.waitForConsumers(queueUrls, WORKER_READY_TIMEOUT_MS);
       if (idle.length > 0)
         log(`warning: no worker polled ${idle.join(", ")} within ${WORKER_READY_TIMEOUT_MS / 1000} s`);
+      else log(`workers polling in ${((Date.now() - workersAt) / 1000).toFixed(1)} s`);
     }
     writeOutputs(outputsFile, { apiUrl, awsEndpoint: edgeUrl, adminKey, region: REGION, outputs, fleets });
 
@@ -211,15 +233,28 @@ async function main(): Promise<void> {
     log(`workers:      ${started ? Object.keys(selected).join(", ") : "none"}`);
     log(`outputs:      ${outputsFile}`);
     log(`logs:         ${logDir}`);
-    log("try:");
-    process.stdout.write(
-      `  curl -s -X POST ${apiUrl}/v1/accounts -H 'Authorization: Bearer ${adminKey}' ` +
-        `-H 'Content-Type: application/json' -d '{"name":"Acme","kind":"enterprise"}'\n`,
-    );
+    process.stdout.write(tryExample(apiUrl, adminKey, config.adminKey !== undefined));
   } catch (error) {
     process.stderr.write(`[local-cloud] cannot start: ${oneLine(error)}\n`);
     stop(1);
   }
+}
+
+/** Copy-paste example: create a buyer, fund it, one chat completion. */
+function tryExample(apiUrl: string, adminKey: string, keyFromEnv: boolean): string {
+  const json = "-H 'Content-Type: application/json'";
+  return [
+    "[local-cloud] try (bash; needs jq):",
+    `  API=${apiUrl}`,
+    `  ADMIN=${adminKey}`,
+    `  BUYER=$(curl -s -X POST $API/v1/accounts -H "Authorization: Bearer $ADMIN" ${json} -d '{"name":"Acme","kind":"enterprise"}')`,
+    `  ID=$(echo "$BUYER" | jq -r .id); KEY=$(echo "$BUYER" | jq -r .api_key)`,
+    `  curl -s -X POST $API/v1/accounts/$ID/credits -H "Authorization: Bearer $ADMIN" ${json} -d '{"amount_micros":"10000000","source":"paid","reference":"welcome"}'`,
+    `  curl -s -X POST $API/v1/chat/completions -H "Authorization: Bearer $KEY" ${json} -d '{"model":"deepseek-flash","messages":[{"role":"user","content":"hi"}]}'`,
+    "[local-cloud] state is in memory: a restart forgets accounts, balances and orders" +
+      (keyFromEnv ? "." : " and makes a new admin key (set PLATFORM_ADMIN_KEY to keep one)."),
+    "",
+  ].join("\n");
 }
 
 function listen(server: Server, port: number, name: string): Promise<Server> {

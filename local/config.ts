@@ -11,7 +11,8 @@ export interface LocalCloudConfig {
   adminKey: string | undefined;
   workers: "all" | "none" | string[];
   workerLatencyScale: string | undefined;
-  workerConcurrency: number;
+  /** Passed as `--concurrency` only when set; otherwise the worker's own default applies. */
+  workerConcurrency: number | undefined;
   scheduleScale: number;
   lambdaProcesses: number;
 }
@@ -36,7 +37,9 @@ export function readConfig(env: NodeJS.ProcessEnv, repoRoot: string): LocalCloud
               .map((s) => s.trim())
               .filter(Boolean),
     workerLatencyScale: env.LOCAL_WORKER_LATENCY_SCALE || undefined,
-    workerConcurrency: positiveInt(env.LOCAL_WORKER_CONCURRENCY, 4, "LOCAL_WORKER_CONCURRENCY"),
+    workerConcurrency: env.LOCAL_WORKER_CONCURRENCY
+      ? positiveInt(env.LOCAL_WORKER_CONCURRENCY, 1, "LOCAL_WORKER_CONCURRENCY")
+      : undefined,
     scheduleScale: positiveNumber(env.LOCAL_SCHEDULE_SCALE, 1, "LOCAL_SCHEDULE_SCALE"),
     lambdaProcesses: positiveInt(env.LOCAL_LAMBDA_PROCESSES, 2, "LOCAL_LAMBDA_PROCESSES"),
   };

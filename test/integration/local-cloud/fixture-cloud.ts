@@ -12,6 +12,7 @@ const READY_TIMEOUT_MS = 90_000;
 
 export interface FixtureCloud {
   outputs: LocalOutputs;
+  stateDir: string;
   stop(): Promise<void>;
 }
 
@@ -51,6 +52,7 @@ export async function startFixtureCloud(env: Record<string, string> = {}): Promi
   }
   return {
     outputs: JSON.parse(readFileSync(file, "utf8")) as LocalOutputs,
+    stateDir,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
