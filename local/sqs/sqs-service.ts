@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { loadPatchedLocalAwsSqs } from "./local-aws-sqs-patched";
 
@@ -37,9 +37,49 @@ export class SqsService {
   async handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
     const action = String(req.headers["x-amz-target"] ?? "").replace("AmazonSQS.", "");
     const input = action === "ReceiveMessage" ? parseJson(body) : undefined;
-    const name = typeof input?.QueueUrl === "string" ? queueName(input.QueueUrl) : undefined;
-    if (action === "ReceiveMessage" && name) this.polled.add(name);
+    const queueUrl = typeof input?.QueueUrl === "string" ? input.QueueUrl : undefined;
+    if (action !== "ReceiveMessage" || queueUrl === undefined) {
+      await this.requestHandler(replay(req, body), res);
+      return;
+    }
+    this.polled.add(queueName(queueUrl));
+    // A consumer that dies during a long poll leaves its request open here; the emulator would still hand it
+    // messages, which then stay invisible for a whole visibility timeout although nobody has them. Watch the
+    // connection and put such messages straight back.
+    let clientGone = false;
+    res.once("close", () => {
+      if (!res.writableFinished) clientGone = true;
+    });
+    const written: Buffer[] = [];
+    const end = res.end.bind(res);
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if (typeof chunk === "string" || chunk instanceof Buffer) written.push(Buffer.from(chunk));
+      return (end as (...args: unknown[]) => ServerResponse)(chunk, ...rest);
+    }) as ServerResponse["end"];
     await this.requestHandler(replay(req, body), res);
+    if (clientGone || res.destroyed) await this.returnToQueue(req, queueUrl, written);
+  }
+
+  /** ChangeMessageVisibility 0 for every message of an undelivered ReceiveMessage response (bounded: ≤ 10). */
+  private async returnToQueue(
+    req: IncomingMessage,
+    queueUrl: string,
+    written: readonly Buffer[],
+  ): Promise<void> {
+    const response = parseJson(Buffer.concat(written));
+    const messages = Array.isArray(response?.Messages)
+      ? (response.Messages as { ReceiptHandle?: unknown }[])
+      : [];
+    for (const message of messages.slice(0, 10)) {
+      if (typeof message.ReceiptHandle !== "string") continue;
+      const request = Buffer.from(
+        JSON.stringify({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }),
+      );
+      const fake = replay(req, request);
+      fake.headers = { ...req.headers, "x-amz-target": "AmazonSQS.ChangeMessageVisibility" };
+      // The answer goes nowhere: there is no client left to read it.
+      await this.requestHandler(fake, new ServerResponse(fake));
+    }
   }
 }
 

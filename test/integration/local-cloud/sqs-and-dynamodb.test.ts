@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
@@ -160,5 +161,29 @@ describe("DynamoDB", () => {
       );
     await put();
     await expect(put()).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+  });
+});
+
+describe("a consumer that hangs up during a long poll", () => {
+  it("does not keep the message it would have been handed: it goes straight back to the queue", async () => {
+    const { queueUrl } = await queueWithDlq(5, 60);
+    // A raw long poll, then the client vanishes (a worker killed mid-poll).
+    const endpoint = new URL(inject("outputs").awsEndpoint);
+    const poll = request({
+      host: endpoint.hostname,
+      port: endpoint.port,
+      method: "POST",
+      path: "/",
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.ReceiveMessage" },
+    });
+    poll.on("error", () => {});
+    poll.end(JSON.stringify({ QueueUrl: queueUrl, WaitTimeSeconds: 10, MaxNumberOfMessages: 1 }));
+    await sleep(300);
+    poll.destroy();
+    await sleep(100);
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "for a live consumer" }));
+    // With a 60 s visibility timeout, only a message put back at once can be received within these 5 s.
+    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 5 }));
+    expect(out.Messages?.[0]?.Body).toBe("for a live consumer");
   });
 });

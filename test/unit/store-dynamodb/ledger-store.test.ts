@@ -1,7 +1,11 @@
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HoldExpiredError, InsufficientFundsError } from "../../../layers/core/src/domain/errors";
+import {
+  HoldExpiredError,
+  IdempotencyConflictError,
+  InsufficientFundsError,
+} from "../../../layers/core/src/domain/errors";
 import { newId } from "../../../layers/core/src/domain/ids";
 import { createAccount, createProvider } from "../../../layers/core/src/store/account-store";
 import { PLATFORM_ACCOUNT_ID } from "../../../layers/core/src/store/ledger-rows";
@@ -67,13 +71,22 @@ describe("ledger store on DynamoDB Local", () => {
     });
     const again = await creditAccount(t, {
       accountId: a.id,
-      amountMicros: 9_000_000n,
+      amountMicros: 5_000_000n,
       source: "paid",
       reference: "inv-1",
     });
     expect(first.replayed).toBe(false);
     expect(again.replayed).toBe(true);
     expect(again.transferId).toBe(first.transferId);
+    expect((await getBalance(t, a.id)).availableMicros).toBe(5_000_000n);
+  });
+
+  it("the same reference with another amount is a conflict and credits nothing", async () => {
+    const a = await fundedBuyer(0n);
+    await creditAccount(t, { accountId: a.id, amountMicros: 5_000_000n, source: "paid", reference: "inv-2" });
+    await expect(
+      creditAccount(t, { accountId: a.id, amountMicros: 9_000_000n, source: "paid", reference: "inv-2" }),
+    ).rejects.toBeInstanceOf(IdempotencyConflictError);
     expect((await getBalance(t, a.id)).availableMicros).toBe(5_000_000n);
   });
 
