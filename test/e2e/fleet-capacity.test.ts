@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHAOS_FLEET_ID } from "../support/local-cloud";
-import { complete, createFundedBuyer, openaiFor, startWorker, waitFor } from "../support/platform";
+import { complete, createFundedBuyer, http, openaiFor, startWorker, waitFor } from "../support/platform";
 
 const CONCURRENT_ORDERS = 12;
 
@@ -32,9 +32,22 @@ describe("a fleet admitted more orders at once than one worker slot", () => {
         }),
       ),
     );
-    const failures = results
-      .filter((r) => r.status === "rejected")
-      .map((r) => String((r as PromiseRejectedResult).reason));
+    const failures = await Promise.all(
+      results
+        .filter((r): r is PromiseRejectedResult => r.status === "rejected")
+        .map(async (r) => {
+          // Say why: the order's own record names the error (heartbeat timeout, engine error, ...).
+          const orderId = (r.reason as { error?: { order_id?: string } }).error?.order_id;
+          const order = orderId
+            ? await http("GET", `/v1/orders/${orderId}`, { key: buyer.apiKey })
+            : undefined;
+          const seen = worker.stdout
+            .join("")
+            .split("\n")
+            .filter((l) => orderId !== undefined && l.includes(orderId));
+          return `${String(r.reason)} ${JSON.stringify(order?.body ?? {})} worker: ${seen.join(" | ")}`;
+        }),
+    );
     expect(failures).toEqual([]);
     for (const r of results)
       if (r.status === "fulfilled") expect(r.value.compute.fleet_id).toBe(CHAOS_FLEET_ID);
