@@ -61,11 +61,12 @@ describe("the order pipeline through the official openai SDK", () => {
       expect(r.usage?.completion_tokens).toBeGreaterThan(0);
       expect(r.usage?.total_tokens).toBe((r.usage?.prompt_tokens ?? 0) + (r.usage?.completion_tokens ?? 0));
       expect(r.billing.currency).toBe("CNY");
-      expect(r.compute.fleet_id).toBeTruthy();
-      expect(r.compute.host_id).toBeTruthy();
+      expect(r.compute.fleet_id).toContain(r.compute.chip_family);
+      expect(r.compute.host_id).toMatch(/^host-/);
+      expect(r.compute.region).toMatch(/\S/);
       expect(Number(r.carbon.energy_wh)).toBeGreaterThan(0);
       expect(Number(r.carbon.gco2e)).toBeGreaterThanOrEqual(0);
-      expect(r.carbon.grid_factor_source).toBeTruthy();
+      expect(r.carbon.grid_factor_source).toMatch(/MEE|NBS|\[O/);
     }
   });
 
