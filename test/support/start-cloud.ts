@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
+import { freePort } from "./free-port";
 import type { LocalOutputs } from "./local-cloud";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -20,19 +20,6 @@ export interface StartCloudOptions {
   workerFleets?: readonly string[];
   latencyScale?: number;
   name: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port")),
-      );
-    });
-  });
 }
 
 /** Starts the local cloud exactly as `npm start` does, on free ports and a state dir of its own. */

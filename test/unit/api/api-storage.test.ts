@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { APIGatewayRequestAuthorizerEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createQueuedOrder, markOrderFailed } from "../../../layers/core/src/store/order-store";
-import { type LocalTable, startLocalTable } from "./dynamodb-local";
+import { type LocalTable, startLocalTable } from "../../support/dynamodb-local";
 import { adminCaller, call, lambdaContext } from "./events";
 
 // The api Lambda and the authorizer against DynamoDB Local. Step Functions is replaced by a scripted fake
@@ -47,7 +47,7 @@ let authorize: (
 const table = () => ({ client: local.client, tableName: local.tableName });
 
 beforeAll(async () => {
-  local = await startLocalTable("api-unit");
+  local = await startLocalTable("api-unit", { maxAttempts: 1 });
   Object.assign(process.env, {
     TABLE_NAME: local.tableName,
     STATE_MACHINE_ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:order",

@@ -20,7 +20,7 @@ import {
   voidHold,
 } from "../../../layers/core/src/store/ledger-store";
 import { type Item, TransactionCancelled } from "../../../layers/core/src/store/table";
-import { type LocalTable, startLocalTable } from "./dynamodb-local";
+import { type LocalTable, startLocalTable } from "../../support/dynamodb-local";
 
 let t: LocalTable;
 

@@ -11,7 +11,7 @@ import { createAccount } from "../../../layers/core/src/store/account-store";
 import { admitCapacity, getFleetLoads } from "../../../layers/core/src/store/fleet-store";
 import { creditAccount, getBalance, getHold, listEntries } from "../../../layers/core/src/store/ledger-store";
 import { getOrder } from "../../../layers/core/src/store/order-store";
-import { type LocalTable, startLocalTable } from "./dynamodb-local";
+import { type LocalTable, startLocalTable } from "../../support/dynamodb-local";
 
 let t: LocalTable;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { newId } from "../../../layers/core/src/domain/ids";
 import { createAccount } from "../../../layers/core/src/store/account-store";
 import { creditAccount, getBalance } from "../../../layers/core/src/store/ledger-store";
 import { getOrder } from "../../../layers/core/src/store/order-store";
-import { type LocalTable, startLocalTable } from "./dynamodb-local";
+import { type LocalTable, startLocalTable } from "../../support/dynamodb-local";
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
