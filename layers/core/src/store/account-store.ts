@@ -60,20 +60,7 @@ export async function createAccount(
   };
   const notExists = "attribute_not_exists(pk)";
   await transact(t, `create-account:${account.id}`, [
-    put(
-      t,
-      {
-        ...accountKey(account.id),
-        kind: "account",
-        id: account.id,
-        name: account.name,
-        accountKind: account.kind,
-        creditLimitMicros,
-        domesticChipsOnly: account.policy.domesticChipsOnly,
-        createdAt: account.createdAt,
-      },
-      notExists,
-    ),
+    put(t, accountItem(account), notExists),
     put(
       t,
       {
@@ -93,6 +80,20 @@ export async function createAccount(
   return account;
 }
 
+/** The ACCOUNT row of an account (buyer or provider). */
+function accountItem(account: Account): Record<string, unknown> {
+  return {
+    ...accountKey(account.id),
+    kind: "account",
+    id: account.id,
+    name: account.name,
+    accountKind: account.kind,
+    creditLimitMicros: account.creditLimitMicros,
+    domesticChipsOnly: account.policy.domesticChipsOnly,
+    createdAt: account.createdAt,
+  };
+}
+
 /** A provider account (`prov_…`): credited through sharded balance rows, never debited by orders. */
 export async function createProvider(t: TableRef, input: { name: string; id?: string }): Promise<Account> {
   checkName(input.name);
@@ -105,20 +106,7 @@ export async function createProvider(t: TableRef, input: { name: string; id?: st
     createdAt: new Date().toISOString(),
   };
   await transact(t, `create-provider:${account.id}`, [
-    put(
-      t,
-      {
-        ...accountKey(account.id),
-        kind: "account",
-        id: account.id,
-        name: account.name,
-        accountKind: account.kind,
-        creditLimitMicros: 0n,
-        domesticChipsOnly: false,
-        createdAt: account.createdAt,
-      },
-      "attribute_not_exists(pk)",
-    ),
+    put(t, accountItem(account), "attribute_not_exists(pk)"),
   ]);
   return account;
 }
